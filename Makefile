@@ -1,0 +1,54 @@
+# hugepfn: huge pfnmaps for Debian's Linux 6.1. See README.md.
+# Every target is a small script in scripts/; this file only names them.
+
+ARCH ?= x86_64
+VARIANT ?= min
+
+.PHONY: help deps tree export kernel check demo bench checkpatch cross bisect clean
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## deps        install the Debian packages the harness needs (idempotent)
+deps:
+	@scripts/deps.sh
+
+## tree        unpack linux-source-6.1 into work/linux as 'base', git am series/
+tree: deps
+	@scripts/tree.sh
+
+## export      write work/linux's base..HEAD back to series/ (deterministic)
+export:
+	@scripts/export.sh
+
+## kernel      build one kernel: make kernel ARCH=x86_64|arm64 VARIANT=min|debug|bench
+kernel: tree
+	@scripts/kernel.sh $(ARCH) $(VARIANT)
+
+## check       the tests: build, boot x86_64 and arm64 debug kernels, run the guest tests
+check:
+	@scripts/check.sh
+
+## demo        map the 4 GiB BAR through vfio-pci on the patched kernel and print a table
+demo: tree
+	@scripts/demo.sh
+
+## bench       base kernel vs patched kernel, same config and QEMU, side by side
+bench: tree
+	@scripts/bench.sh
+
+## checkpatch  scripts/checkpatch.pl --strict over every patch in series/
+checkpatch: tree
+	@scripts/checkpatch.sh
+
+## cross       cross-build the objects the series changes (s390, powerpc, sparc64, i386, ...)
+cross: tree
+	@scripts/cross.sh
+
+## bisect      build every prefix of the series (x86_64 and arm64 min); name the first that breaks
+bisect: tree
+	@scripts/bisect.sh
+
+## clean       remove build output and logs (keeps work/ and the ccache)
+clean:
+	rm -rf build out

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * barbench: map a whole vfio-pci BAR at a 1 GiB-aligned address and
+ * measure what huge pfnmaps change: faults and page-table memory to touch
+ * every 4 KiB page, and the time to touch, fork and munmap (the median
+ * of three runs).
+ * Prints 'bench: <key> <value>' lines for the host to tabulate.
+ *
+ * usage: VFIO_PCI_BDF=0000:00:03.0 barbench [bar-index, default 2]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <linux/vfio.h>
+
+#define SZ_1G (1UL << 30)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "barbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static long faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+static long vmpte_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		die("/proc/self/status");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Open the device of VFIO_PCI_BDF, in no-IOMMU mode or in its group. */
+static int device_open(const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX], *slash;
+	int container, group, type = VFIO_NOIOMMU_IOMMU;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		die(path);
+	link[len] = '\0';
+	slash = strrchr(link, '/');
+	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%d", atoi(slash + 1));
+	group = open(path, O_RDWR);
+	if (group < 0) {
+		snprintf(path, sizeof(path), "/dev/vfio/%d", atoi(slash + 1));
+		group = open(path, O_RDWR);
+		type = VFIO_TYPE1v2_IOMMU;
+	}
+	if (group < 0)
+		die(path);
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		die("/dev/vfio/vfio");
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, type))
+		die("vfio container");
+	return ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+}
+
+struct sample {
+	long faults, vmpte_kib;
+	double touch_ms, fork_ms, munmap_ms;
+};
+
+/* Map the BAR at a 1 GiB-aligned address, touch every page, fork, munmap. */
+static void measure(int device, const struct vfio_region_info *info,
+		    struct sample *s)
+{
+	char *resv, *map;
+	long f0, pte0;
+	uint64_t off;
+	double t0;
+	pid_t pid;
+
+	resv = mmap(NULL, info->size + SZ_1G, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (resv == MAP_FAILED)
+		die("mmap reserve");
+	map = (char *)(((uintptr_t)resv + SZ_1G - 1) & ~(SZ_1G - 1));
+	map = mmap(map, info->size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_FIXED, device, info->offset);
+	if (map == MAP_FAILED)
+		die("mmap BAR");
+
+	pte0 = vmpte_kb();
+	f0 = faults();
+	t0 = now_ms();
+	for (off = 0; off < info->size; off += 4096)
+		__atomic_load_n((uint64_t *)(map + off), __ATOMIC_RELAXED);
+	s->touch_ms = now_ms() - t0;
+	s->faults = faults() - f0;
+	s->vmpte_kib = vmpte_kb() - pte0;
+
+	t0 = now_ms();
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	s->fork_ms = now_ms() - t0;
+
+	t0 = now_ms();
+	if (munmap(map, info->size))
+		die("munmap");
+	s->munmap_ms = now_ms() - t0;
+	munmap(resv, info->size + SZ_1G);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define RUNS 3
+
+/* the median of one field over the runs */
+#define MEDIAN(runs, field) ({						\
+	double __v[RUNS];						\
+	int __i;							\
+	for (__i = 0; __i < RUNS; __i++)				\
+		__v[__i] = (runs)[__i].field;				\
+	qsort(__v, RUNS, sizeof(__v[0]), cmp_double);			\
+	__v[RUNS / 2];							\
+})
+
+int main(int argc, char **argv)
+{
+	struct vfio_region_info info = { .argsz = sizeof(info) };
+	const char *bdf = getenv("VFIO_PCI_BDF");
+	struct sample runs[RUNS];
+	int device, i;
+
+	if (!bdf)
+		die("VFIO_PCI_BDF is not set");
+	device = device_open(bdf);
+	if (device < 0)
+		die("VFIO_GROUP_GET_DEVICE_FD");
+	info.index = argc > 1 ? atoi(argv[1]) : VFIO_PCI_BAR2_REGION_INDEX;
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &info))
+		die("VFIO_DEVICE_GET_REGION_INFO");
+
+	for (i = 0; i < RUNS; i++)
+		measure(device, &info, &runs[i]);
+
+	printf("bench: bar_size_mib %llu\n", (unsigned long long)info.size >> 20);
+	printf("bench: touch_faults %.0f\n", MEDIAN(runs, faults));
+	printf("bench: vmpte_kib %.0f\n", MEDIAN(runs, vmpte_kib));
+	printf("bench: touch_ms %.1f\n", MEDIAN(runs, touch_ms));
+	printf("bench: fork_ms %.1f\n", MEDIAN(runs, fork_ms));
+	printf("bench: munmap_ms %.1f\n", MEDIAN(runs, munmap_ms));
+	return 0;
+}

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Base kernel (no series) against the patched kernel: same bench config,
+# same QEMU, same barbench binary; printed side by side with ratios.
+set -eu
+. "$(dirname "$0")/lib.sh"
+require_tree
+
+base=$WORK/linux-base
+if [ ! -d "$base" ]; then
+	git -C "$TREE" worktree add -q --detach "$base" base
+else
+	git -C "$base" checkout -q --detach base
+fi
+
+"$TOP/scripts/measure.sh" base "$base"
+"$TOP/scripts/measure.sh" patched "$TREE"
+
+printf '\nhugepfn bench: 4 GiB BAR through vfio-pci, x86_64 guest, QEMU TCG (median of 3 runs)\n'
+printf 'base: Debian linux-source-6.1 %s; patched: + %s patches\n\n' \
+	"$(cat "$WORK/base-version")" "$(git -C "$TREE" rev-list --count base..HEAD)"
+join <(sort "$OUT/measure-base.txt") <(sort "$OUT/measure-patched.txt") |
+awk 'BEGIN {
+	order["touch_faults"] = 1; order["vmpte_kib"] = 2; order["touch_ms"] = 3
+	order["fork_ms"] = 4; order["munmap_ms"] = 5
+	label["touch_faults"] = "faults to touch 4 GiB"; label["vmpte_kib"] = "VmPTE growth (KiB)"
+	label["touch_ms"] = "touch time (ms)"; label["fork_ms"] = "fork (ms)"; label["munmap_ms"] = "munmap (ms)"
+	printf "  %-24s %14s %14s %12s\n", "", "base", "patched", "patched/base"
+}
+$1 in order {
+	ratio = $2 > 0 ? sprintf("%.3f", $3 / $2) : "-"
+	line[order[$1]] = sprintf("  %-24s %14s %14s %12s", label[$1], $2, $3, ratio)
+}
+END { for (i = 1; i <= 5; i++) if (i in line) print line[i] }'
+printf '\n  mapping sizes, base:    %s\n' "$(sed -n 's/^sizes //p' "$OUT/measure-base.txt")"
+printf '  mapping sizes, patched: %s\n' "$(sed -n 's/^sizes //p' "$OUT/measure-patched.txt")"

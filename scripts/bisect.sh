@@ -1,0 +1,26 @@
+#!/bin/bash
+# Build every prefix of the series (x86_64 and arm64, min config) in a
+# separate worktree and report the first patch that breaks the build.
+set -eu
+. "$(dirname "$0")/lib.sh"
+require_tree
+mkdir -p "$OUT"
+
+wt=$WORK/linux-bisect
+if [ ! -d "$wt" ]; then
+	git -C "$TREE" worktree add -q --detach "$wt" base
+fi
+for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+	subject=$(git -C "$TREE" log -1 --format=%s "$c")
+	n=$(git -C "$TREE" rev-list --count "base..$c")
+	git -C "$wt" checkout -q --detach "$c"
+	for arch in x86_64 arm64; do
+		note "[$n] $arch: $subject"
+		if ! KBUILD_NAME=bisect-$arch "$TOP/scripts/kernel.sh" "$arch" min "$wt" \
+			>"$OUT/bisect-$arch.log" 2>&1; then
+			tail -n 20 "$OUT/bisect-$arch.log" >&2
+			die "patch $n ($subject) breaks the $arch build; log: $OUT/bisect-$arch.log"
+		fi
+	done
+done
+note "every prefix of the series builds for x86_64 and arm64"

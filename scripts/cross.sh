@@ -1,0 +1,77 @@
+#!/bin/bash
+# Cross-build the kernel objects the series changes, at base and with the
+# series, for s390, powerpc, sparc64, i386 and every other arch the series
+# touches (defconfig plus configs/cross.config). Fails on a build error or
+# on a warning the base build of the same object does not have.
+#   CROSS_ARCHES  override the list of arches
+set -eu
+. "$(dirname "$0")/lib.sh"
+require_tree
+"$TOP/scripts/deps.sh" cross
+
+# arch dirs the series touches, as kernel ARCH names
+touched=$(git -C "$TREE" diff --name-only base..HEAD | sed -n 's|^arch/\([^/]*\)/.*|\1|p' | sort -u |
+	sed -e 's/^x86$/i386/' -e 's/^sparc$/sparc64/' | grep -v -e '^arm64$' || true)
+arches=${CROSS_ARCHES:-$(echo s390 powerpc sparc64 i386 $touched | tr ' ' '\n' | sort -u)}
+
+# objects: changed .c files outside tools/, samples/ and other arches
+objects_for() {
+	local arch=$1 dir
+	case "$arch" in i386) dir=x86 ;; sparc64) dir=sparc ;; *) dir=$arch ;; esac
+	git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+		grep -v -e '^tools/' -e '^samples/' -e '^Documentation/' |
+		awk -v d="$dir" '!/^arch\// || index($0, "arch/" d "/") == 1' |
+		sed 's/\.c$/.o/'
+}
+
+base=$WORK/linux-base
+if [ ! -d "$base" ]; then
+	git -C "$TREE" worktree add -q --detach "$base" base
+else
+	git -C "$base" checkout -q --detach base
+fi
+
+# build OBJECTS of SRC for ARCH into DIR; warnings go to DIR/warnings
+build_objects() {
+	local arch=$1 src=$2 dir=$3; shift 3
+	local saved=$TREE
+	TREE=$src
+	mkdir -p "$dir"
+	: >"$dir/warnings"
+	kmake "$arch" O="$dir" defconfig >/dev/null 2>&1 || { TREE=$saved; return 1; }
+	if [ -f "$TOP/configs/cross.config" ]; then
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$dir" "$dir/.config" \
+			"$TOP/configs/cross.config" >/dev/null
+		kmake "$arch" O="$dir" olddefconfig >/dev/null 2>&1
+	fi
+	local rc=0
+	kmake "$arch" O="$dir" -k "$@" 2>"$dir/build.err" >/dev/null || rc=$?
+	grep -E 'warning:' "$dir/build.err" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$dir/warnings" || true
+	TREE=$saved
+	return $rc
+}
+
+fail=0
+for arch in $arches; do
+	objs=$(objects_for "$arch" | tr '\n' ' ')
+	if [ -z "${objs// /}" ]; then
+		echo "ok   $arch: the series changes no kernel object built for it"
+		continue
+	fi
+	if ! build_objects "$arch" "$TREE" "$BUILD/cross-$arch" $objs; then
+		echo "FAIL $arch: build error"
+		grep -E 'error' "$BUILD/cross-$arch/build.err" | head -n 20 | sed 's/^/    /'
+		fail=1
+		continue
+	fi
+	build_objects "$arch" "$base" "$BUILD/cross-$arch-base" $objs || true
+	new=$(comm -23 "$BUILD/cross-$arch/warnings" "$BUILD/cross-$arch-base/warnings")
+	if [ -n "$new" ]; then
+		echo "FAIL $arch: new warnings"
+		sed 's/^/    /' <<<"$new"
+		fail=1
+	else
+		echo "ok   $arch: $(wc -w <<<"$objs") objects"
+	fi
+done
+[ "$fail" = 0 ] || die "cross build failed (logs in $BUILD/cross-<arch>/build.err)"
