@@ -10,6 +10,7 @@ set -eu
 arch=${1:?usage: initramfs.sh ARCH KBUILD OUT}
 kbuild=${2:?usage: initramfs.sh ARCH KBUILD OUT}
 out=${3:?usage: initramfs.sh ARCH KBUILD OUT}
+kbuild=$(cd "$kbuild" && pwd) || die "no kernel build dir $2"
 
 case "$arch" in
 x86_64) cc=gcc; busybox=/bin/busybox ;;

@@ -6,7 +6,7 @@ WORK=${WORK:-$TOP/work}
 TREE=${TREE:-$WORK/linux}
 BUILD=${BUILD:-$TOP/build}
 OUT=${OUT:-$TOP/out}
-SERIES=$TOP/series
+SERIES=${SERIES:-$TOP/series}
 BASE_TARBALL=${BASE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 BASE_PACKAGE=linux-source-6.1
 

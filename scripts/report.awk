@@ -114,6 +114,8 @@ $0 ~ splat {
 
 END {
 	printf "%s", devices
+	if (inrun)
+		result("not ok", run ":" (cur == "" ? "program" : cur), " # still running when the guest stopped", buf)
 	if (!done)
 		result("not ok", "guest", " # did not finish: no '# hugepfn: done' in the log", "")
 	if (bad != "")

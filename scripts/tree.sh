@@ -65,15 +65,17 @@ mkdir -p "$WORK"
 if ! git -C "$TREE" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 	unpack_base
 else
-	[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
-		die "$TREE has uncommitted changes: commit them (then 'make export') or discard them"
-	git -C "$TREE" rev-parse -q --verify HEAD >/dev/null
 	ours=$(git -C "$TREE" log -p --reverse base..HEAD | patch_ids)
 	shipped=$(patches | xargs -r cat | patch_ids)
+	dirty=$(git -C "$TREE" status --porcelain --untracked-files=no | head -1)
 	if [ "$ours" = "$shipped" ]; then
 		note "$TREE is up to date with series/ ($(git -C "$TREE" rev-list --count base..HEAD) patches)"
+		[ -z "$dirty" ] ||
+			note "$TREE has uncommitted changes: they are built and tested as they are (commit, then 'make export')"
 		exit 0
 	fi
+	[ -z "$dirty" ] ||
+		die "$TREE has uncommitted changes and series/ differs from its commits: commit and 'make export' them, or discard them"
 	unexported=$(comm -23 <(echo "$ours") <(echo "$shipped") | grep -c . || true)
 	[ "$unexported" = 0 ] || [ "${FORCE:-0}" = 1 ] ||
 		die "$TREE has $unexported commit(s) not in series/: 'make export' them, or 'make tree FORCE=1' to drop them"
