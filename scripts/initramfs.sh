@@ -32,7 +32,7 @@ cp "$busybox" "$root/bin/busybox"
 cp "$TOP/guest/init" "$root/init"
 chmod 755 "$root/init"
 
-cflags="-O2 -Wall -static -I$kbuild/usr/include"
+cflags="-O2 -Wall -static -pthread -I$kbuild/usr/include"
 selftest=$TREE/tools/testing/selftests/vm/vfio_pci_bar.c
 if [ -f "$selftest" ]; then
 	# shellcheck disable=SC2086
