@@ -8,7 +8,8 @@ core="linux-source-6.1 build-essential bc bison flex libssl-dev libelf-dev
 cpio xz-utils ccache busybox-static qemu-system-x86 qemu-system-arm
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross b4 git perl python3 kmod
 dpkg-dev python3-ply python3-git"
-cross="gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu"
+cross="gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
+gcc-riscv64-linux-gnu"
 
 want=
 case "${1:-core}" in

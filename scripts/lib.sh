@@ -33,7 +33,8 @@ cross_prefix() {
 	s390) echo s390x-linux-gnu- ;;
 	powerpc) echo powerpc64le-linux-gnu- ;;
 	sparc64|sparc) echo sparc64-linux-gnu- ;;
-	*) die "unknown ARCH '$1' (x86_64, arm64, i386, s390, powerpc, sparc64)" ;;
+	riscv) echo riscv64-linux-gnu- ;;
+	*) die "unknown ARCH '$1' (x86_64, arm64, i386, s390, powerpc, sparc64, riscv)" ;;
 	esac
 }
 
