@@ -18,7 +18,13 @@ desc=$(mktemp)
 trap 'rm -f "$desc"' EXIT
 if [ -f "$cover" ]; then
 	# subject, then the text up to the shortlog ('Name (N):')
-	sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$cover" | head -1 >"$desc"
+	# the Subject: header, unfolded (a long one continues on lines
+	# that start with a space)
+	awk '/^$/ { exit }
+	     subj && /^ / { s = s $0; next }
+	     subj { exit }
+	     /^Subject: / { subj = 1; s = $0 }
+	     END { sub(/^Subject: \[PATCH[^]]*\] /, "", s); print s }' "$cover" >"$desc"
 	echo >>"$desc"
 	awk 'body && /^[^ ].* \([0-9]+\):$/ { exit }
 	     body { print }
