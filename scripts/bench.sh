@@ -5,12 +5,12 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 require_tree
 
+# the base as a worktree of $TREE, for this run only
 base=$WORK/linux-base
-if [ ! -d "$base" ]; then
-	git -C "$TREE" worktree add -q --detach "$base" base
-else
-	git -C "$base" checkout -q --detach base
-fi
+git -C "$TREE" worktree remove --force "$base" 2>/dev/null || rm -rf "$base"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$base" base
+trap 'git -C "$TREE" worktree remove --force "$base" 2>/dev/null || true' EXIT
 
 "$TOP/scripts/measure.sh" base "$base"
 "$TOP/scripts/measure.sh" patched "$TREE"
