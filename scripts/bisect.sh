@@ -6,10 +6,12 @@ set -eu
 require_tree
 mkdir -p "$OUT"
 
+# a worktree of $TREE for this run only
 wt=$WORK/linux-bisect
-if [ ! -d "$wt" ]; then
-	git -C "$TREE" worktree add -q --detach "$wt" base
-fi
+git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$wt" base
+trap 'git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || true' EXIT
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	n=$(git -C "$TREE" rev-list --count "base..$c")
