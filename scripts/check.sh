@@ -1,10 +1,10 @@
 #!/bin/bash
 # The README's test command: build the patched kernel (x86_64 debug and
-# arm64 debug by default), boot each under QEMU TCG with the ivshmem test
-# devices, run the guest tests and report TAP plus a closing line
-# 'N passed, M failed, K skipped'. Exits non-zero on any failure, a guest
-# timeout, or a splat in the guest kernel log.
-#   ARCHES   which boots (default "x86_64 arm64")
+# arm64 debug by default), boot it under QEMU TCG with the ivshmem test
+# devices (x86_64 twice: with and without 1 GiB pages), run the guest tests
+# and report TAP plus a closing line 'N passed, M failed, K skipped'. Exits
+# non-zero on any failure, a guest timeout, or a splat in the guest log.
+#   ARCHES   which architectures to boot (default "x86_64 arm64")
 #   VARIANT  kernel variant for every boot (default debug)
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -23,25 +23,42 @@ for arch in $arches; do
 	"$TOP/scripts/kernel.sh" "$arch" "$variant"
 done
 
-for arch in $arches; do
+# The boots: name, architecture, QEMU -cpu, and the largest leaf the guest
+# tests must see vfio-pci BARs mapped with (VFIO_PCI_HUGE: pud, pmd, none).
+boots="
+x86_64		x86_64	max			pud
+x86_64-nogbpages x86_64	max,pdpe1gb=off		pmd
+arm64		arm64	cortex-a57		none
+"
+
+initrds=
+while read -r name arch cpu huge; do
+	[ -n "$name" ] || continue
+	case " $arches " in *" $arch "*) ;; *) continue ;; esac
 	kb=$BUILD/$arch-$variant
-	log=$OUT/check-$arch.log
-	"$TOP/scripts/initramfs.sh" "$arch" "$kb" "$OUT/initramfs-$arch.cpio"
-	note "booting $arch-$variant (log: ${log#"$TOP"/})"
+	log=$OUT/check-$name.log
+	case " $initrds " in *" $arch "*) ;; *)
+		"$TOP/scripts/initramfs.sh" "$arch" "$kb" "$OUT/initramfs-$arch.cpio"
+		initrds="$initrds $arch" ;;
+	esac
+	note "booting $arch-$variant as $name, -cpu $cpu (log: ${log#"$TOP"/})"
 	start=$(date +%s)
 	rc=0
-	"$TOP/scripts/run-qemu.sh" "$arch" "$kb/kernel.img" \
-		"$OUT/initramfs-$arch.cpio" "$log" check || rc=$?
-	note "$arch guest ran $(( $(date +%s) - start ))s"
-	awk -v arch="$arch" -v xfail="$TOP/tests/expected-failures" \
-		-f "$TOP/scripts/report.awk" "$log" >"$OUT/check-$arch.tap"
-	grep -v '^# counts' "$OUT/check-$arch.tap" | tee -a "$tap"
-	set -- $(sed -n 's/^# counts //p' "$OUT/check-$arch.tap")
+	QEMU_CPU=$cpu APPEND_EXTRA="hugepfn.huge=$huge ${APPEND_EXTRA:-}" \
+		"$TOP/scripts/run-qemu.sh" "$arch" "$kb/kernel.img" \
+		"$OUT/initramfs-$arch.cpio" "$log" check </dev/null || rc=$?
+	note "$name guest ran $(( $(date +%s) - start ))s"
+	awk -v arch="$name" -v xfail="$TOP/tests/expected-failures" \
+		-f "$TOP/scripts/report.awk" "$log" >"$OUT/check-$name.tap"
+	grep -v '^# counts' "$OUT/check-$name.tap" | tee -a "$tap"
+	set -- $(sed -n 's/^# counts //p' "$OUT/check-$name.tap")
 	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3)) xfail=$((xfail + $4))
 	# a guest that did not run to the end shows as 'did not finish' above
-	[ "$rc" = 0 ] || [ "$2" != 0 ] || { echo "not ok - $arch: run-qemu.sh exit $rc" | tee -a "$tap"; fail=$((fail + 1)); }
-done
+	[ "$rc" = 0 ] || [ "$2" != 0 ] || { echo "not ok - $name: run-qemu.sh exit $rc" | tee -a "$tap"; fail=$((fail + 1)); }
+done <<BOOTS
+$boots
+BOOTS
 
 echo "# expected failures (XFAIL, not counted as passed): $xfail"
 echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ] || { note "FAILED: see the 'not ok' lines above and $OUT/check-<arch>.log"; exit 1; }
+[ "$fail" = 0 ] || { note "FAILED: see the 'not ok' lines above and $OUT/check-<boot>.log"; exit 1; }

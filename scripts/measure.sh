@@ -23,7 +23,8 @@ sed -n 's/^bench: //p' "$log" | tr -d '\r' >"$txt"
 grep -q '^touch_faults ' "$txt" ||
 	die "barbench printed no numbers; its output is in $log"
 # vfio-pci's dynamic debug names the order of every huge fault it served
-sizes=$(sed -n 's/.*vfio-pci.*order=\([0-9]*\).*/\1/p' "$log" | sort -n | uniq -c |
+# ('huge fault order=N BARn offset 0x...: mapped'; fallbacks are not counted)
+sizes=$(sed -n 's/.*vfio-pci.*huge fault order=\([0-9]*\) .*: mapped.*/\1/p' "$log" | sort -n | uniq -c |
 	awk '{ o = $2 + 12; u = o >= 30 ? (2 ^ (o - 30)) "G" : o >= 20 ? (2 ^ (o - 20)) "M" : (2 ^ (o - 10)) "K";
 	       printf "%s%s x%d", sep, u, $1; sep = ", " }')
 echo "sizes ${sizes:-4K PTEs (no huge faults reported by vfio-pci)}" >>"$txt"

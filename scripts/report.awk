@@ -1,5 +1,5 @@
 # Turn a guest console log into TAP lines and counts.
-# Variables: arch (x86_64|arm64), xfail (path of tests/expected-failures).
+# Variables: arch (the boot: x86_64, x86_64-nogbpages, arm64), xfail (path of tests/expected-failures).
 # Prints 'ok'/'not ok' lines prefixed by the arch, then
 # '# counts <pass> <fail> <skip> <xfail>' for the caller.
 
