@@ -1,6 +1,8 @@
 #!/bin/bash
 # Build every prefix of the series (x86_64 and arm64, min config) in a
 # separate worktree and report the first patch that breaks the build.
+#   FROM  first patch number to build (default 1), to skip a prefix that
+#         an earlier run has already built
 set -eu
 . "$(dirname "$0")/lib.sh"
 require_tree
@@ -15,6 +17,7 @@ trap 'git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || true' EXIT
 for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	n=$(git -C "$TREE" rev-list --count "base..$c")
+	[ "$n" -ge "${FROM:-1}" ] || continue
 	git -C "$wt" checkout -q --detach "$c"
 	for arch in x86_64 arm64; do
 		note "[$n] $arch: $subject"
@@ -25,4 +28,4 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		fi
 	done
 done
-note "every prefix of the series builds for x86_64 and arm64"
+note "every prefix of the series from patch ${FROM:-1} on builds for x86_64 and arm64"
