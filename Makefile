@@ -25,7 +25,7 @@ export:
 kernel: tree
 	@scripts/kernel.sh $(ARCH) $(VARIANT)
 
-## check       the tests: build, boot x86_64 and arm64 debug kernels, run the guest tests
+## check       the tests: build x86_64 and arm64 debug kernels, boot x86_64 (with and without 1G pages) and arm64
 check:
 	@scripts/check.sh
 
@@ -41,11 +41,11 @@ bench: tree
 checkpatch: tree
 	@scripts/checkpatch.sh
 
-## cross       cross-build the objects the series changes (s390, powerpc, sparc64, i386, ...)
+## cross       cross-build the directories the series changes (s390, powerpc, sparc64, i386, ...)
 cross: tree
 	@scripts/cross.sh
 
-## bisect      build every prefix of the series (x86_64 and arm64 min); name the first that breaks
+## bisect      build every prefix (x86_64 and arm64 min; FROM=N to start at patch N); name the first that breaks
 bisect: tree
 	@scripts/bisect.sh
 
