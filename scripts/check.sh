@@ -1,8 +1,8 @@
 #!/bin/bash
 # The README's test command: build the patched kernel (x86_64 debug and
 # arm64 debug by default), boot it under QEMU TCG with the ivshmem test
-# devices (x86_64 twice: with and without 1 GiB pages), run the guest tests
-# and report TAP plus a closing line 'N passed, M failed, K skipped'. Exits
+# devices (x86_64 three times: with and without 1 GiB pages, and behind an
+# emulated IOMMU), run the guest tests and report TAP plus a closing line 'N passed, M failed, K skipped'. Exits
 # non-zero on any failure, a guest timeout, or a splat in the guest log.
 #   ARCHES   which architectures to boot (default "x86_64 arm64")
 #   VARIANT  kernel variant for every boot (default debug)
@@ -23,16 +23,18 @@ for arch in $arches; do
 	"$TOP/scripts/kernel.sh" "$arch" "$variant"
 done
 
-# The boots: name, architecture, QEMU -cpu, and the largest leaf the guest
-# tests must see vfio-pci BARs mapped with (VFIO_PCI_HUGE: pud, pmd, none).
+# The boots: name, architecture, QEMU -cpu, the largest leaf the guest
+# tests must see vfio-pci BARs mapped with (VFIO_PCI_HUGE: pud, pmd, none),
+# and the IOMMU (QEMU_IOMMU; '-': none, vfio in no-IOMMU mode).
 boots="
-x86_64		x86_64	max			pud
-x86_64-nogbpages x86_64	max,pdpe1gb=off		pmd
-arm64		arm64	cortex-a57		none
+x86_64		x86_64	max			pud	-
+x86_64-nogbpages x86_64	max,pdpe1gb=off		pmd	-
+x86_64-viommu	x86_64	max			pud	intel
+arm64		arm64	cortex-a57		none	-
 "
 
 initrds=
-while read -r name arch cpu huge; do
+while read -r name arch cpu huge iommu; do
 	[ -n "$name" ] || continue
 	case " $arches " in *" $arch "*) ;; *) continue ;; esac
 	kb=$BUILD/$arch-$variant
@@ -44,7 +46,9 @@ while read -r name arch cpu huge; do
 	note "booting $arch-$variant as $name, -cpu $cpu (log: ${log#"$TOP"/})"
 	start=$(date +%s)
 	rc=0
-	QEMU_CPU=$cpu APPEND_EXTRA="hugepfn.huge=$huge ${APPEND_EXTRA:-}" \
+	[ "$iommu" != - ] || iommu=
+	QEMU_CPU=$cpu QEMU_IOMMU=$iommu \
+		APPEND_EXTRA="hugepfn.huge=$huge ${APPEND_EXTRA:-}" \
 		"$TOP/scripts/run-qemu.sh" "$arch" "$kb/kernel.img" \
 		"$OUT/initramfs-$arch.cpio" "$log" check </dev/null || rc=$?
 	note "$name guest ran $(( $(date +%s) - start ))s"

@@ -8,6 +8,8 @@
 #   APPEND_EXTRA   extra kernel command-line arguments
 #   QEMU_CPU       -cpu model (x86_64: max, arm64: cortex-a57)
 #   BAR_SIZES      sizes of the ivshmem BARs (default "4G 64M")
+#   QEMU_IOMMU     intel: an emulated Intel IOMMU (x86_64), the guest
+#                  booted with intel_iommu=on; vfio then uses type1
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +42,19 @@ arm64)
 esac
 command -v "$qemu" >/dev/null || die "no $qemu: run 'make deps'"
 
+# The IOMMU must exist before the PCI devices it translates for.
+iommu=()
+case "${QEMU_IOMMU:-}" in
+'') ;;
+intel)
+	[ "$arch" = x86_64 ] || die "QEMU_IOMMU=intel needs ARCH=x86_64"
+	# no interrupt remapping: TCG has no split irqchip to do it with
+	iommu=(-device intel-iommu,intremap=off)
+	append="$append intel_iommu=on"
+	;;
+*) die "QEMU_IOMMU must be empty or intel, not '$QEMU_IOMMU'" ;;
+esac
+
 devs=()
 i=0
 for size in ${BAR_SIZES:-4G 64M}; do
@@ -55,7 +70,8 @@ set +e
 timeout -k 10 "$tmo" "$qemu" "${machine[@]}" -accel tcg,thread=multi \
 	-smp 2 -m 2G -display none -monitor none -no-reboot \
 	-serial "file:$log" -kernel "$kernel" -initrd "$initrd" \
-	-append "$append ${APPEND_EXTRA:-}" "${devs[@]}" ${QEMU_EXTRA:-} \
+	-append "$append ${APPEND_EXTRA:-}" ${iommu[@]+"${iommu[@]}"} \
+	"${devs[@]}" ${QEMU_EXTRA:-} \
 	</dev/null >"$log.qemu" 2>&1
 rc=$?
 set -e
