@@ -25,7 +25,7 @@ export:
 kernel: tree
 	@scripts/kernel.sh $(ARCH) $(VARIANT)
 
-## check       the tests: build x86_64 and arm64 debug kernels, boot x86_64 (with and without 1G pages) and arm64
+## check       the tests: build x86_64 and arm64 debug kernels, boot x86_64 (with and without 1G pages, behind an IOMMU) and arm64
 check:
 	@scripts/check.sh
 
