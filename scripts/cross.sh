@@ -1,7 +1,7 @@
 #!/bin/bash
 # Cross-build the kernel directories the series changes, at base and with the
-# series, for s390, powerpc, sparc64, i386 and every other arch the series
-# touches (defconfig plus configs/cross.config). Fails on a build error or
+# series, for s390, powerpc, sparc64, i386, x86_64 (ACRN is 64-bit only) and
+# every other arch the series touches (defconfig plus configs/cross.config). Fails on a build error or
 # on a warning the base build of the same object does not have.
 #   CROSS_ARCHES  override the list of arches
 set -eu
@@ -12,7 +12,7 @@ require_tree
 # arch dirs the series touches, as kernel ARCH names
 touched=$(git -C "$TREE" diff --name-only base..HEAD | sed -n 's|^arch/\([^/]*\)/.*|\1|p' | sort -u |
 	sed -e 's/^x86$/i386/' -e 's/^sparc$/sparc64/' | grep -v -e '^arm64$' || true)
-arches=${CROSS_ARCHES:-$(echo s390 powerpc sparc64 i386 $touched | tr ' ' '\n' | sort -u)}
+arches=${CROSS_ARCHES:-$(echo s390 powerpc sparc64 i386 x86_64 $touched | tr ' ' '\n' | sort -u)}
 
 # what to build: the directories of the changed .c files outside tools/,
 # samples/ and other arches. A directory target builds what the config
@@ -21,7 +21,7 @@ arches=${CROSS_ARCHES:-$(echo s390 powerpc sparc64 i386 $touched | tr ' ' '\n' |
 # of the arch's kvm directory.
 objects_for() {
 	local arch=$1 dir
-	case "$arch" in i386) dir=x86 ;; sparc64) dir=sparc ;; *) dir=$arch ;; esac
+	case "$arch" in i386|x86_64) dir=x86 ;; sparc64) dir=sparc ;; *) dir=$arch ;; esac
 	git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
 		grep -v -e '^tools/' -e '^samples/' -e '^Documentation/' |
 		awk -v d="$dir" '!/^arch\// || index($0, "arch/" d "/") == 1' |
@@ -78,5 +78,10 @@ for arch in $arches; do
 	else
 		echo "ok   $arch: $objs"
 	fi
+	# what configs/cross.config asks for that this arch does not have
+	dropped=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$TOP/configs/cross.config" |
+		while read -r sym; do grep -q "^$sym=y" "$BUILD/cross-$arch/.config" || echo "${sym#CONFIG_}"; done | tr '\n' ' ')
+	[ -z "$dropped" ] || echo "     $arch has no: $dropped"
+
 done
 [ "$fail" = 0 ] || die "cross build failed (logs in $BUILD/cross-<arch>/build.err)"
