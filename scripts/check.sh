@@ -30,7 +30,7 @@ boots="
 x86_64		x86_64	max			pud	-
 x86_64-nogbpages x86_64	max,pdpe1gb=off		pmd	-
 x86_64-viommu	x86_64	max			pud	intel
-arm64		arm64	cortex-a57		none	-
+arm64		arm64	cortex-a57		pmd	-
 "
 
 initrds=
