@@ -45,7 +45,7 @@ checkpatch: tree
 cross: tree
 	@scripts/cross.sh
 
-## bisect      build every prefix (x86_64 and arm64 min; FROM=N to start at patch N); name the first that breaks
+## bisect      build every prefix (x86_64 and arm64 min; FROM=N, TO=M: patches N to M); name the first that breaks
 bisect: tree
 	@scripts/bisect.sh
 

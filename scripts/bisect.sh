@@ -3,6 +3,7 @@
 # separate worktree and report the first patch that breaks the build.
 #   FROM  first patch number to build (default 1), to skip a prefix that
 #         an earlier run has already built
+#   TO    last patch number to build (default: the whole series)
 set -eu
 . "$(dirname "$0")/lib.sh"
 require_tree
@@ -18,6 +19,7 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	n=$(git -C "$TREE" rev-list --count "base..$c")
 	[ "$n" -ge "${FROM:-1}" ] || continue
+	[ -z "${TO:-}" ] || [ "$n" -le "$TO" ] || break
 	git -C "$wt" checkout -q --detach "$c"
 	for arch in x86_64 arm64; do
 		note "[$n] $arch: $subject"
@@ -28,4 +30,4 @@ for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
 		fi
 	done
 done
-note "every prefix of the series from patch ${FROM:-1} on builds for x86_64 and arm64"
+note "every prefix of the series from patch ${FROM:-1} ${TO:+to $TO }builds for x86_64 and arm64"
