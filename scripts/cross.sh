@@ -1,8 +1,9 @@
 #!/bin/bash
 # Cross-build the kernel directories the series changes, at base and with the
 # series, for s390, powerpc, sparc64, i386, x86_64 (ACRN is 64-bit only) and
-# every other arch the series touches (defconfig plus configs/cross.config). Fails on a build error or
-# on a warning the base build of the same object does not have.
+# every other arch the series touches (defconfig plus configs/cross.config).
+# Fails on a build error or on a warning the base build of the same object
+# does not have; says which symbols of configs/cross.config an arch lacks.
 #   CROSS_ARCHES  override the list of arches
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -82,6 +83,5 @@ for arch in $arches; do
 	dropped=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$TOP/configs/cross.config" |
 		while read -r sym; do grep -q "^$sym=y" "$BUILD/cross-$arch/.config" || echo "${sym#CONFIG_}"; done | tr '\n' ' ')
 	[ -z "$dropped" ] || echo "     $arch has no: $dropped"
-
 done
 [ "$fail" = 0 ] || die "cross build failed (logs in $BUILD/cross-<arch>/build.err)"
