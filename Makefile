@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 VARIANT ?= min
 
-.PHONY: help deps tree export kernel check demo bench checkpatch cross bisect clean
+.PHONY: help deps tree export kernel check report-test demo bench checkpatch cross configs docs bisect clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -29,6 +29,10 @@ kernel: tree
 check:
 	@scripts/check.sh
 
+## report-test the TAP parser's own tests: scripts/report.awk over the small logs in tests/report/ (check runs it first)
+report-test:
+	@scripts/report-test.sh
+
 ## demo        map the 4 GiB BAR through vfio-pci on the patched kernel and print a table
 demo: tree
 	@scripts/demo.sh
@@ -44,6 +48,14 @@ checkpatch: tree
 ## cross       cross-build the directories the series changes (s390, powerpc, sparc64, i386, ...)
 cross: tree
 	@scripts/cross.sh
+
+## configs     build the series on the configs distributions meet (THP off, HUGETLB, PAT off, NUMA off, modules, Debian's own), base vs patched; CONFIGS_LIST=1 lists them
+configs: tree
+	@scripts/configs.sh $(CONFIGS)
+
+## docs        Sphinx of the Documentation directories and kernel-doc of the files the series touches, vs base
+docs: tree
+	@scripts/docs.sh
 
 ## bisect      build every prefix (x86_64 and arm64 min; FROM=N, TO=M: patches N to M); name the first that breaks
 bisect: tree

@@ -15,27 +15,9 @@ touched=$(git -C "$TREE" diff --name-only base..HEAD | sed -n 's|^arch/\([^/]*\)
 	sed -e 's/^x86$/i386/' -e 's/^sparc$/sparc64/' | grep -v -e '^arm64$' || true)
 arches=${CROSS_ARCHES:-$(echo s390 powerpc sparc64 i386 x86_64 $touched | tr ' ' '\n' | sort -u)}
 
-# what to build: the directories of the changed .c files outside tools/,
-# samples/ and other arches. A directory target builds what the config
-# enables there, where a single-object target would build an object the
-# config leaves out (mempolicy.c without NUMA). virt/kvm is built as part
-# of the arch's kvm directory.
-objects_for() {
-	local arch=$1 dir
-	case "$arch" in i386|x86_64) dir=x86 ;; sparc64) dir=sparc ;; *) dir=$arch ;; esac
-	git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
-		grep -v -e '^tools/' -e '^samples/' -e '^Documentation/' |
-		awk -v d="$dir" '!/^arch\// || index($0, "arch/" d "/") == 1' |
-		sed -e 's|/[^/]*$|/|' -e "s|^virt/kvm/$|arch/$dir/kvm/|" | sort -u |
-		while read -r d; do [ -d "$TREE/$d" ] && echo "$d"; done
-}
-
 # the base as a worktree of $TREE, for this run only
-base=$WORK/linux-base
-git -C "$TREE" worktree remove --force "$base" 2>/dev/null || rm -rf "$base"
-git -C "$TREE" worktree prune
-git -C "$TREE" worktree add -q --detach "$base" base
-trap 'git -C "$TREE" worktree remove --force "$base" 2>/dev/null || true' EXIT
+base_worktree "$WORK/linux-base"
+base=$BASE_WT
 
 # build OBJECTS of SRC for ARCH into DIR; warnings go to DIR/warnings
 build_objects() {
@@ -59,7 +41,7 @@ build_objects() {
 
 fail=0
 for arch in $arches; do
-	objs=$(objects_for "$arch" | tr '\n' ' ')
+	objs=$(changed_dirs "$arch" | tr '\n' ' ')
 	if [ -z "${objs// /}" ]; then
 		echo "ok   $arch: the series changes no kernel object built for it"
 		continue

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages the harness needs, only those missing.
-# usage: deps.sh [core|cross]
+# usage: deps.sh [core|cross|docs]
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -10,12 +10,14 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross b4 git perl python3 kmod
 dpkg-dev python3-ply python3-git"
 cross="gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
 gcc-riscv64-linux-gnu"
+docs="python3-sphinx python3-sphinx-rtd-theme"
 
 want=
 case "${1:-core}" in
 core) want=$core ;;
 cross) want="$core $cross" ;;
-*) die "usage: deps.sh [core|cross]" ;;
+docs) want="$core $docs" ;;
+*) die "usage: deps.sh [core|cross|docs]" ;;
 esac
 
 missing=

@@ -4,7 +4,8 @@
 #   SRC: source tree (default $TREE); output in $BUILD/<name>, where
 #   <name> is ARCH-VARIANT, or $KBUILD_NAME when set.
 # Config: allnoconfig + configs/common.config + configs/ARCH.config +
-# configs/VARIANT.config; every symbol asked for must end up set.
+# configs/VARIANT.config (+ configs/ARCH-VARIANT.config when it exists);
+# every symbol asked for must end up set.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -20,8 +21,9 @@ out=$BUILD/$name
 mkdir -p "$out"
 
 frag=$out/fragment.config
-cat "$TOP/configs/common.config" "$TOP/configs/$arch.config" \
-	"$TOP/configs/$variant.config" >"$frag.new"
+frags=("$TOP/configs/common.config" "$TOP/configs/$arch.config" "$TOP/configs/$variant.config")
+[ ! -f "$TOP/configs/$arch-$variant.config" ] || frags+=("$TOP/configs/$arch-$variant.config")
+cat "${frags[@]}" >"$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$out/.config" ]; then
 	mv "$frag.new" "$frag"
 	kmake "$arch" O="$out" KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null

@@ -53,3 +53,47 @@ require_tree() {
 	git -C "$TREE" rev-parse -q --verify refs/tags/base >/dev/null 2>&1 ||
 		die "no kernel work tree at $TREE: run 'make tree' first"
 }
+
+# the run names guest/init gives BARs of these QEMU sizes ("4G 64M" -> "4g 64m")
+run_names() {
+	local size n names=
+	for size in $1; do
+		n=${size%[KkMmGg]}
+		case "$n" in ''|*[!0-9]*) die "BAR size '$size' is not a number with K, M or G (like 4G or 64M)" ;; esac
+		case "$size" in
+		*[Gg]) n=$((n << 30)) ;;
+		*[Mm]) n=$((n << 20)) ;;
+		*[Kk]) n=$((n << 10)) ;;
+		esac
+		if [ $((n % (1 << 30))) = 0 ]; then names="$names $((n >> 30))g"
+		else names="$names $((n >> 20))m"; fi
+	done
+	echo "${names# }"
+}
+
+# The directories of the .c files the series changes that ARCH builds
+# (outside tools/, samples/, Documentation/ and other arches), one a line.
+# A directory target builds what the config enables there, where a
+# single-object target would build an object the config leaves out
+# (mempolicy.c without NUMA). virt/kvm is built as part of the arch's kvm
+# directory.
+changed_dirs() {
+	local arch=$1 dir
+	case "$arch" in i386|x86_64) dir=x86 ;; sparc64) dir=sparc ;; *) dir=$arch ;; esac
+	git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+		grep -v -e '^tools/' -e '^samples/' -e '^Documentation/' |
+		awk -v d="$dir" '!/^arch\// || index($0, "arch/" d "/") == 1' |
+		sed -e 's|/[^/]*$|/|' -e "s|^virt/kvm/$|arch/$dir/kvm/|" | sort -u |
+		while read -r d; do [ -d "$TREE/$d" ] && echo "$d"; done
+}
+
+# Check the base out as a worktree of $TREE at DIR for the caller's run
+# only (removed on exit); the worktree's path is in $BASE_WT.
+base_worktree() {
+	BASE_WT=$1
+	git -C "$TREE" worktree remove --force "$BASE_WT" 2>/dev/null || rm -rf "$BASE_WT"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$BASE_WT" base
+	# shellcheck disable=SC2064
+	trap "git -C '$TREE' worktree remove --force '$BASE_WT' 2>/dev/null || true" EXIT
+}

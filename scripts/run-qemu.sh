@@ -7,6 +7,7 @@
 #   QEMU_EXTRA     extra QEMU options (an IOMMU, other devices)
 #   APPEND_EXTRA   extra kernel command-line arguments
 #   QEMU_CPU       -cpu model (x86_64: max, arm64: cortex-a57)
+#   QEMU_TCG       TCG options (x86_64: thread=single, arm64: thread=multi)
 #   BAR_SIZES      sizes of the ivshmem BARs (default "4G 64M")
 #   QEMU_IOMMU     intel: an emulated Intel IOMMU (x86_64), the guest
 #                  booted with intel_iommu=on; vfio then uses type1
@@ -28,6 +29,11 @@ case "$arch" in
 x86_64)
 	qemu=qemu-system-x86_64
 	machine=(-M q35 -cpu "${QEMU_CPU:-max}")
+	# Multi-threaded TCG loses the wakeup of a halted x86 vCPU now and
+	# then: it sleeps through IPIs and timers for good (RCU stall "timer
+	# wakeup didn't happen", soft lockups of the CPU waiting for it). One
+	# thread for all vCPUs has no such race.
+	tcg=${QEMU_TCG:-thread=single}
 	# TCG loses TSC-deadline timer interrupts now and then: a vCPU that
 	# never gets its tick again stalls RCU and every task that sleeps
 	# on it. The LAPIC's own one-shot mode does not.
@@ -36,6 +42,7 @@ x86_64)
 arm64)
 	qemu=qemu-system-aarch64
 	machine=(-M virt,gic-version=3 -cpu "${QEMU_CPU:-cortex-a57}")
+	tcg=${QEMU_TCG:-thread=multi}
 	append="console=ttyAMA0 $append"
 	;;
 *) die "ARCH must be x86_64 or arm64" ;;
@@ -69,7 +76,7 @@ mkdir -p "$(dirname "$log")"
 : >"$log"
 set +e
 # shellcheck disable=SC2086
-timeout -k 10 "$tmo" "$qemu" "${machine[@]}" -accel tcg,thread=multi \
+timeout -k 10 "$tmo" "$qemu" "${machine[@]}" -accel "tcg,$tcg" \
 	-smp 2 -m 2G -display none -monitor none -no-reboot \
 	-serial "file:$log" -kernel "$kernel" -initrd "$initrd" \
 	-append "$append ${APPEND_EXTRA:-}" ${iommu[@]+"${iommu[@]}"} \
