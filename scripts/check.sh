@@ -33,8 +33,8 @@ done
 [ "${BAR_SIZES:-4G 64M}" = "4G 64M" ] || narrowed="$narrowed BAR_SIZES='$BAR_SIZES'"
 [ -z "${APPEND_EXTRA:-}" ] || narrowed="$narrowed APPEND_EXTRA='$APPEND_EXTRA'"
 [ -z "${QEMU_EXTRA:-}" ] || narrowed="$narrowed QEMU_EXTRA='$QEMU_EXTRA'"
-check_configs=${CHECK_CONFIGS-arm64-nothp-mm x86_64-nothp-mm}
-[ "$check_configs" = "arm64-nothp-mm x86_64-nothp-mm" ] ||
+check_configs=${CHECK_CONFIGS-arm64-nothp x86_64-nothp}
+[ "$check_configs" = "arm64-nothp x86_64-nothp" ] ||
 	narrowed="$narrowed CHECK_CONFIGS='$check_configs'"
 
 "$TOP/scripts/deps.sh"
