@@ -131,8 +131,7 @@ build() {
 	esac
 	# shellcheck disable=SC2086
 	kmake "$arch" O="$dir" $targets 2>"$dir/build.err" >/dev/null || rc=$?
-	grep -E 'warning:' "$dir/build.err" | grep -v 'clock skew' |
-		sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$dir/warnings" || true
+	build_warnings "$dir/build.err" >"$dir/warnings"
 	TREE=$saved
 	return $rc
 }
@@ -163,13 +162,7 @@ for name in $names; do
 		build "$arch" "$BASE_WT" "$dir-base" "$what" || true
 		new=$(comm -23 "$dir/warnings" "$dir-base/warnings")
 	fi
-	if [ -n "$new" ]; then
-		echo "FAIL $name: new warnings"
-		sed 's/^/    /' <<<"$new"
-		fail=1
-	else
-		echo "ok   $name ($arch, $start, $what: $changes) $(( $(date +%s) - start_s ))s"
-	fi
+	warnings_verdict "$name" "$new" "($arch, $start, $what: $changes) $(( $(date +%s) - start_s ))s" || fail=1
 	ran="$ran $name"
 done
 [ "$fail" = 0 ] || die "config builds failed (logs in $BUILD/configs-<name>/build.err)"

@@ -34,7 +34,7 @@ build_objects() {
 	fi
 	local rc=0
 	kmake "$arch" O="$dir" -k "$@" 2>"$dir/build.err" >/dev/null || rc=$?
-	grep -E 'warning:' "$dir/build.err" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$dir/warnings" || true
+	build_warnings "$dir/build.err" >"$dir/warnings"
 	TREE=$saved
 	return $rc
 }
@@ -54,13 +54,7 @@ for arch in $arches; do
 	fi
 	build_objects "$arch" "$base" "$BUILD/cross-$arch-base" $objs || true
 	new=$(comm -23 "$BUILD/cross-$arch/warnings" "$BUILD/cross-$arch-base/warnings")
-	if [ -n "$new" ]; then
-		echo "FAIL $arch: new warnings"
-		sed 's/^/    /' <<<"$new"
-		fail=1
-	else
-		echo "ok   $arch: $objs"
-	fi
+	warnings_verdict "$arch:" "$new" "$objs" || fail=1
 	# what configs/cross.config asks for that this arch does not have
 	dropped=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$TOP/configs/cross.config" |
 		while read -r sym; do grep -q "^$sym=y" "$BUILD/cross-$arch/.config" || echo "${sym#CONFIG_}"; done | tr '\n' ' ')

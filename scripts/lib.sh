@@ -97,3 +97,21 @@ base_worktree() {
 	# shellcheck disable=SC2064
 	trap "git -C '$TREE' worktree remove --force '$BASE_WT' 2>/dev/null || true" EXIT
 }
+
+# the compiler warnings in a build's stderr FILE, without line and column
+# numbers (which the series shifts), sorted
+build_warnings() {
+	grep -E 'warning:' "$1" | grep -v 'clock skew' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u || true
+}
+
+# print 'ok   NAME OK' or, when NEW (warnings the base build lacks) is not
+# empty, 'FAIL NAME: new warnings' and them; non-zero on FAIL
+warnings_verdict() {
+	local name=$1 new=$2 ok=$3
+	if [ -n "$new" ]; then
+		echo "FAIL $name: new warnings"
+		sed 's/^/    /' <<<"$new"
+		return 1
+	fi
+	echo "ok   $name $ok"
+}
