@@ -82,15 +82,20 @@ while read -r name arch cpu huge iommu; do
 	[ "$iommu" != - ] || iommu=
 	# what the kernel exports for the tests to read exact leaf sizes
 	# and IOMMU translations with: then they must find it
-	debugfs=
+	params=
 	if [ "$arch" = x86_64 ] && grep -qx CONFIG_PTDUMP_DEBUGFS=y "$kb/.config"; then
-		debugfs="$debugfs hugepfn.ptdump=1"
+		params="$params hugepfn.ptdump=1"
 	fi
 	if [ "$iommu" = intel ] && grep -qx CONFIG_INTEL_IOMMU_DEBUGFS=y "$kb/.config"; then
-		debugfs="$debugfs hugepfn.iommu_debugfs=1"
+		params="$params hugepfn.iommu_debugfs=1"
 	fi
+	# a claim of the BAR by vfio-pci revokes /dev/mem and sysfs mappings
+	if grep -qx CONFIG_IO_STRICT_DEVMEM=y "$kb/.config"; then
+		params="$params hugepfn.io_strict=1"
+	fi
+	[ "$name" != x86_64-nogbpages ] || params="$params iomem=relaxed"
 	QEMU_CPU=$cpu QEMU_IOMMU=$iommu \
-		APPEND_EXTRA="hugepfn.huge=$huge$debugfs ${APPEND_EXTRA:-}" \
+		APPEND_EXTRA="hugepfn.huge=$huge$params ${APPEND_EXTRA:-}" \
 		"$TOP/scripts/run-qemu.sh" "$arch" "$kb/kernel.img" \
 		"$OUT/initramfs-$arch.cpio" "$log" check </dev/null || rc=$?
 	note "$name guest ran $(( $(date +%s) - start ))s"
@@ -101,6 +106,21 @@ while read -r name arch cpu huge iommu; do
 	grep -v '^# counts' "$OUT/check-$name.tap" | tee -a "$tap"
 	set -- $(sed -n 's/^# counts //p' "$OUT/check-$name.tap")
 	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3)) xfail=$((xfail + $4))
+	# the boot-time check that each memory type survives a pfnmap leaf
+	# insertion (x86, DEBUG_VM_PGTABLE): all six as PMD leaves, and as
+	# PUD leaves where the CPU has 1 GiB pages
+	if [ "$arch" = x86_64 ] && grep -qx CONFIG_DEBUG_VM_PGTABLE=y "$kb/.config"; then
+		pud=0
+		[ "$huge" != pud ] || pud=6
+		want="6 memory types kept by PMD leaves, $pud by PUD leaves"
+		if grep -q "pfnmap leaf check: $want" "$log"; then
+			echo "ok - $name: pfnmap leaf check: $want" | tee -a "$tap"
+			pass=$((pass + 1))
+		else
+			echo "not ok - $name: no 'pfnmap leaf check: $want' in the guest log" | tee -a "$tap"
+			fail=$((fail + 1))
+		fi
+	fi
 	# a guest that did not run to the end shows as 'did not finish' above
 	[ "$rc" = 0 ] || [ "$2" != 0 ] || { echo "not ok - $name: run-qemu.sh exit $rc" | tee -a "$tap"; fail=$((fail + 1)); }
 done <<BOOTS
