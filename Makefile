@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 VARIANT ?= min
 
-.PHONY: help deps tree export kernel check report-test demo bench checkpatch cross configs docs bisect clean
+.PHONY: help deps tree export b4check kernel check report-test demo bench checkpatch cross configs docs bisect clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -20,6 +20,10 @@ tree: deps
 ## export      write work/linux's base..HEAD back to series/ (deterministic)
 export:
 	@scripts/export.sh
+
+## b4check     offline: b4 am -m series/hugepfn.mbox gives the commits git am series/0*.patch gives; the mbox is up to date, threaded, unfolded
+b4check:
+	@scripts/b4check.sh
 
 ## kernel      build one kernel: make kernel ARCH=x86_64|arm64 VARIANT=min|debug|bench
 kernel: tree

@@ -26,7 +26,7 @@ for p in "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch; do
 	case "$p" in */0000-cover-letter.patch) ;; *) patches+=("$p") ;; esac
 done
 n=${#patches[@]}
-[ "$n" -gt 0 ] && [ -f "${patches[0]}" ] || die "no patches in $SERIES"
+if [ "$n" = 0 ] || [ ! -f "${patches[0]}" ]; then die "no patches in $SERIES"; fi
 start=$(date +%s)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/b4check.XXXXXX")
 trap 'kill "${regen:-}" 2>/dev/null || true; wait; rm -rf "$tmp"' EXIT
@@ -42,7 +42,7 @@ regen=$!
 problems=$(awk -v n="$n" '
 	function done_msg() {
 		if (!m) return
-		if (nid[m] != 1) print "message " m - 1 ": " nid[m] " Message-Id headers"
+		if (nid[m] != 1) print "message " m - 1 ": " nid[m] + 0 " Message-Id headers, not one"
 		if (m > 1 && irt[m] != id[1])
 			print "message " m - 1 ": In-Reply-To is \"" irt[m] "\", not the cover letter " id[1]
 		if (m > 1 && index(refs[m], id[1]) == 0)
@@ -94,7 +94,9 @@ else
 	fail "b4 am -m ${mbox#"$TOP"/} does not give $n patches:"
 	tail -20 "$tmp/b4.log" | sed 's/^/    /'
 fi
-if grep -q -e '^ Base: applies clean to current tree' -e '^ Base: using specified base-commit' "$tmp/b4.log"; then
+if [ ! -s "$b4mbx" ]; then
+	:
+elif grep -q -e '^ Base: applies clean to current tree' -e '^ Base: using specified base-commit' "$tmp/b4.log"; then
 	ok "b4 finds the base: $(grep '^ Base:' "$tmp/b4.log" | tail -1 | sed 's/^ Base: //')"
 else
 	fail "b4 does not find the base at base (the patches' index lines do not match base's blobs?):"
@@ -117,11 +119,12 @@ else
 	log() { git -C "$1" log --format='%an <%ae> %ad%n%B' base..HEAD; }
 	if [ "$ours" != "$theirs" ]; then
 		fail "b4's .mbx gives tree $theirs, series/0*.patch give $ours:"
-		git -C "$tmp/am" diff --stat "$theirs" "$ours" | tail -5 | sed 's/^/    /'
+		{ git -C "$tmp/b4" fetch -q "$tmp/am" HEAD &&
+			git -C "$tmp/b4" diff --stat HEAD FETCH_HEAD; } 2>&1 | tail -5 | sed 's/^/    /' || true
 	elif [ "$(git -C "$tmp/b4" rev-list --count base..HEAD)" != "$n" ]; then
 		fail "b4's .mbx gives $(git -C "$tmp/b4" rev-list --count base..HEAD) commits, not $n"
-	elif ! diff -u <(log "$tmp/am") <(log "$tmp/b4") >"$tmp/log.diff"; then
-		fail "b4's .mbx gives other authors, dates or commit messages than series/0*.patch:"
+	elif ! diff -u --label "git am series/0*.patch" --label "b4 am" <(log "$tmp/am") <(log "$tmp/b4") >"$tmp/log.diff"; then
+		fail "b4's .mbx gives other authors, dates or commit messages than series/0*.patch (b4 takes a line 'word: text' in the last paragraph of a commit message for a trailer and moves it down: reword that line):"
 		head -20 "$tmp/log.diff" | sed 's/^/    /'
 	else
 		ok "git am of b4's .mbx gives the tree of git am series/0*.patch ($ours), same authors and messages"
@@ -129,11 +132,14 @@ else
 fi
 
 # 1, checked last: up to date
-if wait "$regen" && cmp -s "$tmp/regen.mbox" "$mbox"; then
+rc=0
+wait "$regen" || rc=$?
+regen=
+if [ "$rc" = 0 ] && cmp -s "$tmp/regen.mbox" "$mbox"; then
 	ok "${mbox#"$TOP"/} is up to date with series/*.patch"
 else
 	fail "${mbox#"$TOP"/} is not what scripts/mbox.sh makes of series/*.patch: run scripts/mbox.sh (make export writes it) and commit it"
-	if [ -f "$tmp/regen.mbox" ]; then
+	if [ "$rc" = 0 ]; then
 		diff -u "$mbox" "$tmp/regen.mbox" | head -20 | sed 's/^/    /' || true
 	else
 		sed 's/^/    /' "$tmp/mbox.log"

@@ -39,6 +39,9 @@ check_configs=${CHECK_CONFIGS-arm64-nothp x86_64-nothp}
 
 "$TOP/scripts/deps.sh"
 "$TOP/scripts/tree.sh"
+# the posting as maintainers take it: b4 am of series/hugepfn.mbox
+# applies to the base with the tree of git am series/*.patch
+"$TOP/scripts/b4check.sh"
 
 tap=$OUT/check.tap
 mkdir -p "$OUT"

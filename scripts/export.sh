@@ -3,7 +3,8 @@
 # git format-patch with zero commit ids and no version signature, the cover
 # letter's subject and text kept from the current series/0000-cover-letter.patch
 # (edit it there) with a fresh shortlog and diffstat, and series/series in
-# quilt order. Exporting twice without changes leaves 'git diff' empty.
+# quilt order, then series/hugepfn.mbox (scripts/mbox.sh). Exporting twice
+# without changes leaves 'git diff' empty.
 set -eu
 . "$(dirname "$0")/lib.sh"
 require_tree
@@ -49,3 +50,6 @@ mv "$tmp"/*.patch "$SERIES/"
 rmdir "$tmp"
 (cd "$SERIES" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' ) >"$SERIES/series"
 note "exported $n patches to series/ (see 'git status')"
+# the posting as one threaded mbox with To/Cc, for b4 am (make b4check)
+TREE=$TREE SERIES=$SERIES "$TOP/scripts/mbox.sh" ||
+	die "series/ is exported but series/hugepfn.mbox is not: fix what scripts/mbox.sh says and run it"
