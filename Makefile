@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 VARIANT ?= min
 
-.PHONY: help deps tree export b4check kernel check report-test demo bench checkpatch cross configs docs bisect clean
+.PHONY: help deps tree export b4check kernel check report-test demo bench pat checkpatch cross configs docs bisect deb clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -45,6 +45,10 @@ demo: tree
 bench: tree
 	@scripts/bench.sh
 
+## pat         x86 PAT: the memtype cases of vfio_pci_bar (pfnmap fixture), base kernel vs patched, one line per case
+pat: tree
+	@scripts/pat.sh
+
 ## checkpatch  scripts/checkpatch.pl --strict over every patch in series/
 checkpatch: tree
 	@scripts/checkpatch.sh
@@ -64,6 +68,10 @@ docs: tree
 ## bisect      build every prefix (x86_64 and arm64 min; FROM=N, TO=M: patches N to M); name the first that breaks
 bisect: tree
 	@scripts/bisect.sh
+
+## deb         Debian packages of the patched kernel (Debian's amd64 config), installed and booted in a Debian 12 guest that runs the kselftest
+deb: tree
+	@scripts/deb.sh
 
 ## clean       remove build output and logs (keeps work/ and the ccache)
 clean:

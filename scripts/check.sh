@@ -11,6 +11,7 @@
 #   BAR_SIZES  the ivshmem BARs, one run each (default "4G 64M"; run-qemu.sh)
 #   CHECK_CONFIGS  configs.sh builds to run first (default: arm64 and x86_64
 #              with THP off, the directories the series changes)
+#   CHECK_DOCS 0: skip the documentation check (docs.sh; default 1)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +34,7 @@ done
 [ "${BAR_SIZES:-4G 64M}" = "4G 64M" ] || narrowed="$narrowed BAR_SIZES='$BAR_SIZES'"
 [ -z "${APPEND_EXTRA:-}" ] || narrowed="$narrowed APPEND_EXTRA='$APPEND_EXTRA'"
 [ -z "${QEMU_EXTRA:-}" ] || narrowed="$narrowed QEMU_EXTRA='$QEMU_EXTRA'"
+[ "${CHECK_DOCS:-1}" = 1 ] || narrowed="$narrowed CHECK_DOCS=$CHECK_DOCS"
 check_configs=${CHECK_CONFIGS-arm64-nothp x86_64-nothp}
 [ "$check_configs" = "arm64-nothp x86_64-nothp" ] ||
 	narrowed="$narrowed CHECK_CONFIGS='$check_configs'"
@@ -42,6 +44,11 @@ check_configs=${CHECK_CONFIGS-arm64-nothp x86_64-nothp}
 # the posting as maintainers take it: b4 am of series/hugepfn.mbox
 # applies to the base with the tree of git am series/*.patch
 "$TOP/scripts/b4check.sh"
+# the documentation the series adds: Sphinx and kernel-doc, no new warning
+# (the base's warnings are kept in tests/docs-base/)
+if [ "${CHECK_DOCS:-1}" = 1 ]; then
+	"$TOP/scripts/docs.sh"
+fi
 
 tap=$OUT/check.tap
 mkdir -p "$OUT"

@@ -47,27 +47,6 @@ if [ -n "${CONFIGS_LIST:-}" ]; then
 	exit 0
 fi
 
-# Debian's configs: the amd64 package holds amd64's, the arm64 package of
-# the same version (downloaded, not installed) arm64's.
-debian=$WORK/linux-config-6.1
-debian_config() {
-	local file=$1 pkgarch
-	pkgarch=${file#config.}
-	pkgarch=${pkgarch%%_*}
-	if [ ! -f "$debian/$pkgarch/$file.xz" ]; then
-		local tmp
-		tmp=$(mktemp -d)
-		(cd "$tmp" && apt-get download -qq "linux-config-6.1:$pkgarch" >/dev/null 2>&1) ||
-			die "cannot download linux-config-6.1:$pkgarch (apt-get update, then retry)"
-		mkdir -p "$debian/$pkgarch"
-		dpkg-deb -x "$tmp"/linux-config-6.1_*.deb "$tmp/x"
-		cp "$tmp"/x/usr/src/linux-config-6.1/config.* "$debian/$pkgarch/"
-		rm -rf "$tmp"
-		[ -f "$debian/$pkgarch/$file.xz" ] || die "linux-config-6.1:$pkgarch has no $file"
-	fi
-	xzcat "$debian/$pkgarch/$file.xz"
-}
-
 # configure SRC for ARCH in DIR from START with CHANGES
 configure() {
 	local arch=$1 src=$2 dir=$3 start=$4 changes=$5 c sym
@@ -90,11 +69,7 @@ configure() {
 		kmake "$arch" O="$dir" KCONFIG_ALLCONFIG="$dir/fragment.config" allnoconfig >/dev/null
 		;;
 	debian:*)
-		debian_config "${start#debian:}" >"$dir/.config"
-		"$src/scripts/config" --file "$dir/.config" \
-			-d DEBUG_INFO -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_BTF \
-			-e DEBUG_INFO_NONE --set-str SYSTEM_TRUSTED_KEYS "" \
-			--set-str SYSTEM_REVOCATION_KEYS "" --set-str MODULE_SIG_KEY "certs/signing_key.pem"
+		debian_dotconfig "${start#debian:}" "$src" "$dir/.config"
 		for c in $changes; do
 			case "$c" in
 			-) ;;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages the harness needs, only those missing.
-# usage: deps.sh [core|cross|docs]
+# usage: deps.sh [core|cross|docs|deb]
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -11,13 +11,15 @@ dpkg-dev python3-ply python3-git"
 cross="gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
 gcc-riscv64-linux-gnu"
 docs="python3-sphinx python3-sphinx-rtd-theme"
+deb="debootstrap e2fsprogs"
 
 want=
 case "${1:-core}" in
 core) want=$core ;;
 cross) want="$core $cross" ;;
 docs) want="$core $docs" ;;
-*) die "usage: deps.sh [core|cross|docs]" ;;
+deb) want="$core $deb" ;;
+*) die "usage: deps.sh [core|cross|docs|deb]" ;;
 esac
 
 missing=

@@ -115,3 +115,37 @@ warnings_verdict() {
 	fi
 	echo "ok   $name $ok"
 }
+
+# Print Debian's config FILE (config.amd64_none_amd64, ...): the amd64
+# package holds amd64's, the arm64 package of the same version
+# (downloaded, not installed) arm64's. Cached in $WORK/linux-config-6.1.
+debian_config() {
+	local file=$1 pkgarch debian=$WORK/linux-config-6.1
+	pkgarch=${file#config.}
+	pkgarch=${pkgarch%%_*}
+	if [ ! -f "$debian/$pkgarch/$file.xz" ]; then
+		local tmp
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get download -qq "linux-config-6.1:$pkgarch" >/dev/null 2>&1) ||
+			die "cannot download linux-config-6.1:$pkgarch (apt-get update, then retry)"
+		mkdir -p "$debian/$pkgarch"
+		dpkg-deb -x "$tmp"/linux-config-6.1_*.deb "$tmp/x"
+		cp "$tmp"/x/usr/src/linux-config-6.1/config.* "$debian/$pkgarch/"
+		rm -rf "$tmp"
+		[ -f "$debian/$pkgarch/$file.xz" ] || die "linux-config-6.1:$pkgarch has no $file"
+	fi
+	xzcat "$debian/$pkgarch/$file.xz"
+}
+
+# Write Debian's config FILE to DOTCONFIG for the tree SRC as the harness
+# builds it: no debug info (it costs time, not coverage), and none of the
+# signing keys Debian's build system provides (modules are signed with a
+# key the build makes).
+debian_dotconfig() {
+	local file=$1 src=$2 dotconfig=$3
+	debian_config "$file" >"$dotconfig"
+	"$src/scripts/config" --file "$dotconfig" \
+		-d DEBUG_INFO -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_BTF \
+		-e DEBUG_INFO_NONE --set-str SYSTEM_TRUSTED_KEYS "" \
+		--set-str SYSTEM_REVOCATION_KEYS "" --set-str MODULE_SIG_KEY "certs/signing_key.pem"
+}
