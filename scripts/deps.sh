@@ -11,7 +11,7 @@ dpkg-dev python3-ply python3-git"
 cross="gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-sparc64-linux-gnu
 gcc-riscv64-linux-gnu"
 docs="python3-sphinx python3-sphinx-rtd-theme"
-deb="debootstrap e2fsprogs"
+deb="debootstrap e2fsprogs rsync"
 
 want=
 case "${1:-core}" in
